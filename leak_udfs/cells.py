@@ -61,7 +61,7 @@ def number(value) -> tuple[float, int]:
     try:
         return float(value), OK
     except OverflowError:
-        return math.copysign(math.inf, value), OK
+        return (math.inf if value > 0 else -math.inf), OK
 
 
 def _flat_numbers(flat: list) -> tuple[np.ndarray, np.ndarray]:
@@ -161,6 +161,12 @@ def _cell(result: float, code: int):
 
 def evaluate(formula: metrics.Formula, *values):
     """A formula over cell values, keeping the spreadsheet contract."""
+    if all(type(v) in _FAST_TYPES for v in values):
+        try:
+            return _cell(*formula.outcome_of_floats(*map(float, values)))
+        except OverflowError:
+            pass
+
     try:
         args = [read(v) for v in values]
         shape, ndim = broadcast(args)

@@ -57,11 +57,10 @@ class Formula:
         """
         arrays = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in values))
         named = dict(zip(self.args, arrays, strict=True))
-        shape = arrays[0].shape if arrays else ()
 
-        codes = np.zeros(shape, dtype=np.int8)
-        codes[self._divisor_zero(named)] = DIV0
-        codes[self._out_of_domain(named)] = NUM
+        divide_by_zero = np.where(self._divisor_zero(named), DIV0, OK)
+        codes = np.where(self._out_of_domain(named), NUM, divide_by_zero)
+        codes = np.broadcast_to(codes, arrays[0].shape).astype(np.int8)
 
         with np.errstate(all="ignore"):
             results = np.asarray(self.compute(**named), dtype=np.float64)
@@ -69,19 +68,39 @@ class Formula:
         results = np.where(codes == OK, results, np.nan)
         return results, codes
 
-    def _divisor_zero(self, named: dict[str, np.ndarray]) -> np.ndarray:
+    def outcome_of_floats(self, *values: float) -> tuple[float, int]:
+        """The formula for one set of Python floats: ``(result, code)``.
+
+        The same rules as ``outcome``, without NumPy's cost per call.
+        """
+        named = dict(zip(self.args, values, strict=True))
+        if self._out_of_domain(named):
+            return math.nan, NUM
+        if self._divisor_zero(named):
+            return math.nan, DIV0
+
+        result = float(self.compute(**named))
+        if abs(result) == math.inf:
+            return math.nan, NUM
+        return result, OK
+
+    def _divisor_zero(self, named: dict):
         if self.divisor is None:
-            return np.zeros(np.shape(named[self.args[0]]), dtype=bool)
+            return False
         return named[self.divisor] == 0
 
-    def _out_of_domain(self, named: dict[str, np.ndarray]) -> np.ndarray:
-        bad = np.zeros(np.shape(named[self.args[0]]), dtype=bool)
+    def _out_of_domain(self, named: dict):
+        """True where an input is NaN, infinite, negative or out of its range.
+
+        Written with operators only, so it serves Python floats and arrays alike.
+        """
+        bad = False
         for value in named.values():
-            bad |= ~np.isfinite(value) | (value < 0)
+            bad = bad | (value != value) | (abs(value) == math.inf) | (value < 0)
         if "mqls" in named and "sqls" in named:
-            bad |= named["sqls"] > named["mqls"]
+            bad = bad | (named["sqls"] > named["mqls"])
         if "target_rate" in named:
-            bad |= named["target_rate"] > 1
+            bad = bad | (named["target_rate"] > 1)
         return bad
 
 
@@ -123,7 +142,7 @@ RECOVERABLE = Formula(
     "recoverable_revenue",
     ("mqls", "sqls", "revenue", "target_rate"),
     lambda mqls, sqls, revenue, target_rate: (
-        np.maximum(0.0, mqls * target_rate - sqls) * (revenue / sqls)
+        np.maximum(mqls * target_rate - sqls, 0.0) * (revenue / sqls)
     ),
     divisor="sqls",
 )
@@ -254,6 +273,7 @@ def problem(mqls: float, sqls: float, revenue=None, cost_per_mql=None) -> str:
         if value < 0:
             return f"{LABELS[name]} is negative ({_plain(value)})."
 
+    mqls, sqls = given["mqls"], given["sqls"]
     if sqls > mqls:
         return (
             f"SQLs ({_plain(sqls)}) exceed MQLs ({_plain(mqls)}): "
