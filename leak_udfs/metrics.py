@@ -80,7 +80,7 @@ class Formula:
             return math.nan, DIV0
 
         result = float(self.compute(**named))
-        if abs(result) == math.inf:
+        if not abs(result) < math.inf:
             return math.nan, NUM
         return result, OK
 
