@@ -5,11 +5,13 @@ list of one-element rows. The baseline is the least any vectorised function
 must do with it: turn the three argument lists into NumPy arrays and a result
 array back into lists. The two are timed alternately in this process, and the
 median of the paired ratios is printed, so that a noisy machine moves both.
+Each timing holds the garbage collector off, as ``timeit`` does.
 
     python benchmarks/bench_udfs.py [--rows N] [--rounds N]
 """
 
 import argparse
+import gc
 import random
 import statistics
 import time
@@ -38,9 +40,19 @@ def bare_transfer(mqls, sqls, revenue):
 
 
 def seconds(function, *args):
-    start = time.perf_counter()
-    function(*args)
-    return time.perf_counter() - start
+    """One call's wall time, with the cyclic garbage collector held off.
+
+    As in ``timeit``: otherwise a full collection, whose cost depends on every
+    object alive in the process, lands at random in one side or the other.
+    """
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        function(*args)
+        return time.perf_counter() - start
+    finally:
+        gc.enable()
 
 
 def paired_ratio(function, baseline, args, rounds):
