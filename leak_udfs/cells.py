@@ -152,6 +152,8 @@ def write(results: np.ndarray, codes: np.ndarray, ndim: int):
 
 
 def _cell(result: float, code: int):
+    # Known limit: classic xlwings cannot return a real error value, so errors
+    # are returned as their text; the Office.js runtimes turn it into one.
     if code == OK:
         return result
     if code == BLANK:
