@@ -6,6 +6,7 @@ computed because an input was not given (no revenue column, no cost per MQL,
 no target rate) is None.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -133,12 +134,14 @@ def money(value, cents: bool | None = None) -> str:
         return value or ""
     if cents is None:
         cents = _needs_cents([value])
-    if not cents:
-        value = round(value)
-    cents = round(value * 100)
-    sign = "-" if cents < 0 else ""
-    dollars, rest = divmod(abs(cents), 100)
-    return f"{sign}${dollars:,}" + (f".{rest:02d}" if rest else "")
+    sign = "-" if value < 0 else ""
+    if cents:
+        dollars, rest = divmod(math.floor(abs(value) * 100 + 0.5), 100)
+    else:
+        dollars, rest = math.floor(abs(value) + 0.5), 0
+    if dollars == rest == 0:
+        sign = ""
+    return f"{sign}${dollars:,}" + (f".{rest:02d}" if cents else "")
 
 
 def _needs_cents(values) -> bool:
