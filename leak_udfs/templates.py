@@ -566,7 +566,8 @@ def leak_workbook(*, portable: bool = False) -> bytes:
                 _cell_value(cached("check", values)),
             )
         else:
-            sheet.write_string(row, 0, item.step, styles.step)
+            if item.step:
+                sheet.write_string(row, 0, item.step, styles.step)
             sheet.write_string(row, 1, item.label, styles.label)
             sheet.write_formula(
                 row,
