@@ -400,6 +400,7 @@ def _blank(ref: str) -> str:
 
 def _not_number(ref: str) -> str:
     """True for an error, a boolean, or text that VALUE cannot read as a number."""
+    # Known limit: VALUE also reads "1,000", "50%" or a date, which LEAK_* refuse.
     return f'ISERROR(IF(TRIM({ref})="",0,VALUE(TRIM({ref}))))'
 
 
@@ -550,9 +551,11 @@ def leak_workbook(*, portable: bool = False) -> bytes:
             _write_input(book, sheet, styles, row, item)
         elif isinstance(item, Fixed):
             sheet.write_string(row, 1, item.label, styles.label)
-            sheet.write(
-                row, 2, item.value, styles.get("plain", item.fmt, align="right")
-            )
+            fixed_format = styles.get("plain", item.fmt, align="right")
+            if isinstance(item.value, str):
+                sheet.write_string(row, 2, item.value, fixed_format)
+            else:
+                sheet.write_number(row, 2, item.value, fixed_format)
             sheet.write_string(row, 3, item.explanation, styles.explain)
         elif item.metric == "check":
             check_format = styles.get("result", TEXT)
@@ -759,6 +762,7 @@ def _segment_values(segment: Segment) -> dict:
 
 def _total_formula(column: Column, ref: str, mqls: str, total_mqls: str) -> str:
     """The totals-row formula of an input column; ``mqls`` is the MQLs range."""
+    # Known limit: plain ranges, for every engine, miss rows appended below the table.
     if column.total == "sum":
         return f"SUM({ref})"
     return (
