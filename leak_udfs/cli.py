@@ -154,6 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, LeadsError) as error:
         print(f"leak-udfs: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("leak-udfs: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -295,7 +298,10 @@ class _Progress:
     """Rows read, on stderr, once reading has taken a couple of seconds."""
 
     def __init__(self, name: str, every: float = 1.0):
-        after = float(os.environ.get("LEAK_UDFS_PROGRESS_AFTER", PROGRESS_AFTER))
+        try:
+            after = float(os.environ.get("LEAK_UDFS_PROGRESS_AFTER", PROGRESS_AFTER))
+        except ValueError:
+            after = PROGRESS_AFTER
         self.name = name
         self.every = every
         self.next = time.monotonic() + after

@@ -247,15 +247,20 @@ def _amounts(column, path: Path, delimiter: str, before: int) -> np.ndarray:
     given = pc.utf8_trim_whitespace(pc.take(column, rows))
     blank = pc.equal(given, "")
     readable = pc.or_(blank, pc.match_substring_regex(given, f"^(?:{AMOUNT})$"))
-    if not pc.all(readable).as_py():
-        index = rows[pc.index(readable, False).as_py()]
+    readable = readable.to_numpy(zero_copy_only=False)
+
+    if readable.all():
+        plain = pc.replace_substring(pc.replace_substring(given, "$", ""), ",", "")
+        amounts = pc.cast(pc.if_else(blank, "0", plain), pa.float64()).to_numpy()
+        readable = np.isfinite(amounts)
+    if not readable.all():
+        index = int(rows[np.argmin(readable)])
         value = column[index].as_py()
         line = record_line(path, delimiter, before + index)
         raise LeadsError(f"{path.name} line {line}: cannot read {value!r} as an amount")
 
-    plain = pc.replace_substring(pc.replace_substring(given, "$", ""), ",", "")
     numbers = np.zeros(len(column))
-    numbers[rows] = pc.cast(pc.if_else(blank, "0", plain), pa.float64()).to_numpy()
+    numbers[rows] = amounts
     return numbers
 
 

@@ -145,13 +145,14 @@ def test_the_same_column_as_label_and_answer(tmp_path):
         (b"Id,SQL\r\n", "has a header but no rows"),
         (b"Id,SQL\r\n\r\n\r\n", "has a header but no rows"),
         (b"Id,Answer\n1,yes\n", "no column 'SQL'; its columns are: 'Id', 'Answer'"),
+        (b"Id,SQL,Amount\n1,yes,5\n2,no,1e999\n", "line 3: cannot read '1e999'"),
     ],
 )
 def test_exports_that_cannot_be_read(tmp_path, content, says):
     path = tmp_path / "leads.csv"
     path.write_bytes(content)
     with pytest.raises(LeadsError, match=says):
-        read_leads(path, "SQL")
+        read_leads(path, "SQL", revenue="Amount" if b"Amount" in content else None)
 
 
 pieces = ["a", "b", " ", ",", ";", '"', "\n", "\r\n", "x", "Y", "1", "$"]
