@@ -13,6 +13,7 @@ Where LibreOffice is missing these tests skip, except when CI=true.
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import formulas
@@ -488,3 +489,27 @@ def test_every_template_opens_in_libreoffice(libreoffice_results, name):
         for cell in row:
             if cell.value is not None and cell.data_type in ("s", "n"):
                 assert reopened[cell.coordinate].value == cell.value, cell.coordinate
+
+
+def test_the_pictures_regenerate_through_libreoffice(soffice, tmp_path):
+    if shutil.which("pdftoppm") is None:
+        reason = "pdftoppm is not installed: apt-get install poppler-utils"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    script = Path(__file__).resolve().parent.parent / "docs" / "render_pictures.py"
+
+    completed = subprocess.run(
+        [sys.executable, str(script), str(COMMITTED), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    for name in TEMPLATE_NAMES:
+        picture = tmp_path / name.replace(".xlsx", ".png")
+        header = picture.read_bytes()[:24]
+        assert header[:8] == b"\x89PNG\r\n\x1a\n"
+        width = int.from_bytes(header[16:20], "big")
+        assert width > 800, (name, width)

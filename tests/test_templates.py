@@ -463,3 +463,12 @@ def test_the_committed_by_segment_template_is_the_example_months():
     assert sum(s.mqls for s in EXAMPLE_SEGMENTS) == 500
     assert sum(s.sqls for s in EXAMPLE_SEGMENTS) == 150
     assert sum(s.revenue for s in EXAMPLE_SEGMENTS) == 300_000
+
+
+def test_the_readme_shows_the_committed_pictures():
+    readme = (COMMITTED.parent / "README.md").read_text()
+    for name in TEMPLATE_NAMES:
+        picture = COMMITTED.parent / "docs" / name.replace(".xlsx", ".png")
+        assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "](docs/handoff_leak.png)" in readme
+    assert "](docs/handoff_leak_by_segment.png)" in readme
