@@ -129,6 +129,11 @@ def _parser() -> argparse.ArgumentParser:
         help="also write the by-segment workbook, filled in",
     )
     run.add_argument(
+        "--portable",
+        action="store_true",
+        help="with -o: plain formulas that any spreadsheet computes, no add-in",
+    )
+    run.add_argument(
         "--force", action="store_true", help="let -o overwrite an existing file"
     )
     run.set_defaults(run=_report)
@@ -164,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _report(args) -> int:
+    if args.portable and args.output is None:
+        raise UsageError("--portable goes with -o REPORT.xlsx")
     output = _output_path(args.output, args.force)
     if args.leads is None:
         result, check = _numbers_report(args)
@@ -171,7 +178,7 @@ def _report(args) -> int:
         result, check = _leads_report(args)
 
     if output is not None:
-        _write_workbook(output, result, force=args.force)
+        _write_workbook(output, result, force=args.force, portable=args.portable)
 
     if args.json:
         if check:
@@ -341,7 +348,9 @@ def _output_path(name: str | None, force: bool) -> Path | None:
     return path
 
 
-def _write_workbook(path: Path, result: report.Report, *, force: bool) -> None:
+def _write_workbook(
+    path: Path, result: report.Report, *, force: bool, portable: bool
+) -> None:
     """The by-segment workbook of the report, written atomically."""
     from leak_udfs import templates
 
@@ -358,7 +367,8 @@ def _write_workbook(path: Path, result: report.Report, *, force: bool) -> None:
         )
         for row in segments
     ]
-    write_atomic(path, templates.by_segment_workbook(filled), force=force)
+    data = templates.by_segment_workbook(filled, portable=portable)
+    write_atomic(path, data, force=force)
     print(f"leak-udfs: wrote {path}", file=sys.stderr)
 
 

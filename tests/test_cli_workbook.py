@@ -2,6 +2,8 @@
 
 import json
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -178,3 +180,72 @@ def test_templates_into_a_file_is_refused(tmp_path):
     result = run("templates", str(file))
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1 and "not a directory" in result.stderr
+
+
+RECALCULATE_ON_LOAD = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+"""A LibreOffice user profile that recalculates every .xlsx file as it loads."""
+
+
+def libreoffice() -> str:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        reason = "LibreOffice (soffice) is not installed: apt-get install "
+        reason += "libreoffice-calc-nogui"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return found
+
+
+def test_portable_workbook_as_libreoffice_computes_it(tmp_path):
+    soffice = libreoffice()
+    path = tricky_export(tmp_path)
+    target = tmp_path / "report.xlsx"
+    args = ["report", str(path), *HUBSPOT_FLAGS, "--by", "Original Source"]
+    args += ["--cost-per-mql", "100", "--target-rate", "0.35"]
+    result = run(*args, "-o", str(target), "--portable", "--json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+
+    header, body = segment_rows(target)
+    assert not any("LEAK_" in str(cell.value) for row in body for cell in row)
+
+    profile = tmp_path / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALCULATE_ON_LOAD)
+    out = tmp_path / "recalculated"
+    converted = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+         "--norestore", "--convert-to", "xlsx:Calc MS Excel 2007 XML",
+         "--outdir", str(out), str(target)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert converted.returncode == 0, converted.stderr
+
+    header, body = segment_rows(out / target.name, data_only=True)
+    records = {tuple(r["segment"]): r for r in document["segments"]}
+    figures = {
+        "Dropped leads": "dropped",
+        "Drop-off rate": "dropoff_rate",
+        "Revenue per SQL": "revenue_per_sql",
+        "Revenue lost": "revenue_lost",
+        "Wasted spend": "wasted_spend",
+        "Recoverable revenue": "recoverable_revenue",
+    }
+    assert sorted(row[0].value for row in body[:-1]) == sorted(TRICKY)
+    for row in body:
+        label = row[0].value
+        record = document["total"] if label == "Total" else records[(label,)]
+        for title, key in figures.items():
+            found = row[column(header, title)].value
+            if isinstance(record[key], str):
+                assert found == record[key], (label, title)
+            else:
+                assert found == pytest.approx(record[key], rel=1e-12), (label, title)
