@@ -355,6 +355,8 @@ SEGMENT_SHEET = "Segments"
 SEGMENT_TABLE = "LeakBySegment"
 FIRST_TABLE_ROW = 3
 """Zero-based row of the by-segment table's header, below the title and the note."""
+CHART_HEIGHT = 320
+"""Height in pixels of the chart below the by-segment table (rows are 20 pixels)."""
 
 
 def formula(metric: str, refs: dict[str, str], *, portable: bool = False) -> str:
@@ -736,7 +738,8 @@ def by_segment_workbook(
     sheet.freeze_panes(first, 1)
     _add_chart(book, sheet, first, last, totals + 2)
 
-    sheet.print_area(0, 0, totals + 22, last_col)
+    chart_rows = math.ceil(CHART_HEIGHT / 20) + 2
+    sheet.print_area(0, 0, totals + 2 + chart_rows, last_col)
     sheet.repeat_rows(FIRST_TABLE_ROW)
     sheet.set_landscape()
     sheet.set_paper(9)
@@ -773,20 +776,18 @@ def _total_formula(column: Column, ref: str, mqls: str, total_mqls: str) -> str:
 
 def _total_values(columns: dict[str, list]) -> dict:
     """The totals row's inputs as the spreadsheet computes them (blank cells are 0)."""
-    totals = {
-        arg: math.fsum(v or 0.0 for v in columns[arg])
-        for arg in ("mqls", "sqls", "revenue")
-    }
-    for arg in ("cost_per_mql", "target_rate"):
-        known = all(v is not None for v in columns[arg])
-        if known and totals["mqls"] != 0:
-            weighted = math.fsum(
-                (m or 0.0) * v
-                for m, v in zip(columns["mqls"], columns[arg], strict=True)
-            )
-            totals[arg] = weighted / totals["mqls"]
-        else:
-            totals[arg] = None
+    mqls = [m or 0.0 for m in columns["mqls"]]
+    total_mqls = math.fsum(mqls)
+    totals = {}
+    for column in SEGMENT_COLUMNS:
+        values = columns.get(column.arg)
+        if column.total == "sum":
+            totals[column.arg] = math.fsum(v or 0.0 for v in values)
+        elif column.total == "per_mql":
+            known = all(v is not None for v in values) and total_mqls != 0
+            pairs = zip(mqls, values, strict=True)
+            weighted = math.fsum(m * (v or 0.0) for m, v in pairs)
+            totals[column.arg] = weighted / total_mqls if known else None
     return totals
 
 
@@ -807,7 +808,7 @@ def _add_chart(book, sheet, first: int, last: int, at_row: int) -> None:
     chart.set_legend({"none": True})
     chart.set_y_axis({"num_format": CURRENCY, "major_gridlines": {"visible": True}})
     width = sum(int(column.width * 7 + 5) for column in SEGMENT_COLUMNS)
-    chart.set_size({"width": width - 16, "height": 320})
+    chart.set_size({"width": width - 16, "height": CHART_HEIGHT})
     sheet.insert_chart(at_row, 0, chart, {"object_position": 2})
 
 
