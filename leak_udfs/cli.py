@@ -153,6 +153,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; the return value is the exit status."""
+    for stream in (sys.stdout, sys.stderr):
+        # A console that cannot show a segment's name shows an escape instead.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
@@ -192,11 +196,14 @@ def _report(args) -> int:
 
 def _numbers_report(args) -> tuple[report.Report, str | None]:
     """The report for one period's numbers, or for the worked example."""
-    for flag, value in (("--accepted", args.accepted), ("--by", args.by)):
+    export_flags = {
+        "--accepted": args.accepted,
+        "--accepted-values": args.accepted_values,
+        "--by": args.by,
+    }
+    for flag, value in export_flags.items():
         if value:
             raise UsageError(f"{flag} needs a LEADS.csv export to read")
-    if args.accepted_values:
-        raise UsageError("--accepted-values needs a LEADS.csv export to read")
 
     given = {"mqls": args.mqls, "sqls": args.sqls, "revenue": args.revenue}
     if all(value is None for value in given.values()):

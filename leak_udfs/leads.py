@@ -18,6 +18,7 @@ file, the line and the value.
 
 import codecs
 import csv
+import io
 import math
 import os
 import re
@@ -198,7 +199,7 @@ def _header(path: Path) -> tuple[str, list[str]]:
         raise LeadsError(f"{path.name} is empty")
 
     first = {
-        delimiter: next(csv.reader(text.splitlines(), delimiter=delimiter))
+        delimiter: next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
         for delimiter in (",", ";")
     }
     delimiter = max(first, key=lambda d: len(first[d]))

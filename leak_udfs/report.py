@@ -9,6 +9,7 @@ no target rate) is None.
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from unicodedata import east_asian_width
 
 import numpy as np
 
@@ -114,9 +115,20 @@ def build(
 
 
 def label(segment: Sequence[str]) -> str:
-    """A segment's values as one line: joined with " / ", blanks named."""
-    parts = [" ".join(value.split()) or BLANK_LABEL for value in segment]
+    """A segment's values as one line of a terminal: joined with " / ", blanks
+    named, line breaks as spaces and control characters escaped (``\x1b``),
+    so text from an export never moves the cursor or colours the screen."""
+    parts = [_printable(" ".join(value.split())) or BLANK_LABEL for value in segment]
     return " / ".join(parts)
+
+
+def _printable(text: str) -> str:
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
 
 
 def workbook_label(segment: Sequence[str]) -> str:
@@ -216,10 +228,10 @@ def table(report: Report) -> str:
         + [form(record[key]) for (_, key, _), form in zip(shown, forms, strict=True)]
         for record in records
     ]
-    widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
+    widths = [max(_width(row[i]) for row in [head, *body]) for i in range(len(head))]
 
     def line(cells: list[str]) -> str:
-        first = cells[0].ljust(widths[0])
+        first = cells[0] + " " * (widths[0] - _width(cells[0]))
         rest = (
             cell.rjust(width) for cell, width in zip(cells[1:], widths[1:], strict=True)
         )
@@ -233,6 +245,13 @@ def table(report: Report) -> str:
     if notes(report):
         lines.extend(["", *notes(report)])
     return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives the text: two for a wide East Asian character."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def notes(report: Report) -> list[str]:

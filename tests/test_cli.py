@@ -462,3 +462,24 @@ def test_report_path_imports_no_excel_library():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_table_names_from_the_export_cannot_drive_the_terminal(tmp_path):
+    names = ["Web\x1b[2J", "日本語", "two\nlines", "Café"]
+    path = export(
+        tmp_path / "leads.csv",
+        ["Lead ID", "Lead Source", "Converted"],
+        [[str(i), name, "true"] for i, name in enumerate(names)],
+    )
+    result = run("report", str(path), "--accepted", "Converted", "--by", "Lead Source")
+
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout
+    lines = result.stdout.splitlines()
+    assert "Web\\x1b[2J" in result.stdout and "two lines" in result.stdout
+    rows = lines[2:6]
+    assert sorted(row.split("  ")[0].strip() for row in rows) == sorted(
+        ["Café", "Web\\x1b[2J", "two lines", "日本語"]
+    )
+    wide = next(row for row in rows if row.startswith("日本語"))
+    assert len(wide) + 3 == len(lines[1]), "a wide character takes two columns"

@@ -138,6 +138,7 @@ def test_flag_not_a_number_with_an_export(tmp_path, workbook):
         (["--by", "Status"], "--by needs a LEADS.csv"),
         (["--accepted", "Status"], "--accepted needs a LEADS.csv"),
         (["--frobnicate"], "unrecognized arguments"),
+        (["--portable"], "--portable goes with -o"),
     ],
 )
 def test_flags_that_do_not_fit(flags, says):
