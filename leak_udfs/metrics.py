@@ -104,6 +104,13 @@ class Formula:
         return bad
 
 
+def _at_least_zero(value):
+    """``max(value, 0)`` for a float or elementwise for an array."""
+    if isinstance(value, np.ndarray):
+        return np.maximum(value, 0.0)
+    return max(value, 0.0)
+
+
 DROPOFF = Formula(
     "dropoff_rate",
     ("mqls", "sqls"),
@@ -142,7 +149,7 @@ RECOVERABLE = Formula(
     "recoverable_revenue",
     ("mqls", "sqls", "revenue", "target_rate"),
     lambda mqls, sqls, revenue, target_rate: (
-        np.maximum(mqls * target_rate - sqls, 0.0) * (revenue / sqls)
+        _at_least_zero(mqls * target_rate - sqls) * (revenue / sqls)
     ),
     divisor="sqls",
 )
