@@ -259,6 +259,8 @@ def _leads_report(args) -> tuple[report.Report, str | None]:
         )
     accepted_values = None
     if args.accepted_values:
+        # Known limit: values are split on commas, so a value holding a comma
+        # cannot be listed.
         accepted_values = [
             value.strip()
             for given in args.accepted_values

@@ -37,6 +37,8 @@ import pyarrow.csv as pa_csv
 TRUTHY = ("true", "yes", "y", "1", "x")
 """Accepted-column values that make a lead an SQL when no values are given."""
 
+# Known limit: only the dollar sign, and no accounting negatives "(1,200.50)",
+# as a misread amount would be silently wrong; such text is refused.
 AMOUNT = (
     r"[+-]?\$?(?:[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?"
     r"|[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?"
@@ -46,7 +48,7 @@ AMOUNT = (
 groups of three. ``1200,50`` is refused rather than read as 120,050."""
 
 _AMOUNT = re.compile(AMOUNT)
-_BLOCK_SIZE = 4 << 20
+_BLOCK_SIZE = 1 << 20
 _SAMPLE_SIZE = 1 << 20
 _LABELS = pa.dictionary(pa.int32(), pa.string())
 
@@ -322,6 +324,8 @@ def record_line(path: Path, delimiter: str, index: int) -> int:
 def _unreadable(path, delimiter, width, bad_rows, error) -> LeadsError:
     """A one-line LeadsError for what Arrow's reader refused."""
     text = str(error)
+    # Known limit: exports are read as UTF-8 only, which is what HubSpot and
+    # Salesforce write; a file saved by Excel as plain "CSV" must be resaved.
     if "UTF8" in text or "UTF-8" in text:
         line = _first_bad_utf8_line(path)
         return LeadsError(
