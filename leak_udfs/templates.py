@@ -412,10 +412,19 @@ def _number(ref: str) -> str:
 
 
 def _plain(ref: str) -> str:
-    """A number as text the way ``metrics.problem`` writes it: 1,500 or 0.25."""
-    # Known limit: a fraction shows up to six decimals, not six significant digits.
+    """A number as text the way ``metrics.problem`` writes it: 1,500 or -12,345.7.
+
+    A whole number in full; otherwise six significant digits, trailing zeros
+    dropped.
+    """
+    # Known limit: a fraction from 1e6 up or under 1e-4 is not in exponent form.
     n = _number(ref)
-    return f'IF({n}=INT({n}),TEXT({n},"#,##0"),TEXT({n},"#,##0.######"))'
+    rounded = f"ROUND({n},5-INT(LOG10(ABS({n}))))"
+    fraction = (
+        f'IF({rounded}=INT({rounded}),TEXT({rounded},"#,##0"),'
+        f'TEXT({rounded},"#,##0.##########"))'
+    )
+    return f'IF({n}=INT({n}),TEXT({n},"#,##0"),{fraction})'
 
 
 def _portable_check(mqls: str, sqls: str, revenue: str, cost: str) -> str:
