@@ -12,18 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from contract_args import CONTRACT_ARGS as FUNCTIONS
 
 PROBE = Path(__file__).parent / "probes" / "officejs_probe.py"
-FUNCTIONS = {
-    "LEAK_DROPOFF": ["mqls", "sqls"],
-    "LEAK_DROPPED": ["mqls", "sqls"],
-    "LEAK_CONVERSION": ["mqls", "sqls"],
-    "LEAK_REV_PER_SQL": ["revenue", "sqls"],
-    "LEAK_LOST": ["mqls", "sqls", "revenue"],
-    "LEAK_WASTED": ["mqls", "sqls", "cost_per_mql"],
-    "LEAK_RECOVERABLE": ["mqls", "sqls", "revenue", "target_rate"],
-    "LEAK_CHECK": ["mqls", "sqls", "revenue", "cost_per_mql"],
-}
 
 
 def one(value):

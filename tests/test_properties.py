@@ -8,21 +8,13 @@ import math
 import re
 
 import pytest
+from contract_args import NUMERIC_ARGS as FUNCTIONS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leak_udfs import udfs
 
 ERRORS = ("#DIV/0!", "#NUM!", "#VALUE!")
-FUNCTIONS = {
-    "LEAK_DROPOFF": ("mqls", "sqls"),
-    "LEAK_DROPPED": ("mqls", "sqls"),
-    "LEAK_CONVERSION": ("mqls", "sqls"),
-    "LEAK_REV_PER_SQL": ("revenue", "sqls"),
-    "LEAK_LOST": ("mqls", "sqls", "revenue"),
-    "LEAK_WASTED": ("mqls", "sqls", "cost_per_mql"),
-    "LEAK_RECOVERABLE": ("mqls", "sqls", "revenue", "target_rate"),
-}
 PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
