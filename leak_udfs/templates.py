@@ -417,7 +417,7 @@ def _plain(ref: str) -> str:
     A whole number in full; otherwise six significant digits, trailing zeros
     dropped.
     """
-    # Known limit: a fraction from 1e6 up or under 1e-4 is not in exponent form.
+    # Known limit: no exponent form, which Python uses from 1e6 up and under 1e-4.
     n = _number(ref)
     rounded = f"ROUND({n},5-INT(LOG10(ABS({n}))))"
     fraction = (
