@@ -7,6 +7,8 @@ import csv
 import io
 import json
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -483,3 +485,31 @@ def test_table_names_from_the_export_cannot_drive_the_terminal(tmp_path):
     )
     wide = next(row for row in rows if row.startswith("日本語"))
     assert len(wide) + 3 == len(lines[1]), "a wide character takes two columns"
+
+
+def test_readme_examples_are_real_output(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The command line", 1)[1].split("\n## ", 1)[0]
+    examples = re.findall(r"```console\n(.*?)```", section, flags=re.S)
+    assert len(examples) >= 4
+
+    hubspot(tmp_path).rename(tmp_path / "hubspot-leads.csv")
+    rows = [row[:] for row in HUBSPOT_ROWS]
+    rows[4][-1] = "USD 12"
+    export(tmp_path / "leads.csv", HUBSPOT_HEADER, rows, bom=True)
+
+    for example in examples:
+        lines = example.splitlines()
+        command = lines.pop(0)
+        while command.endswith("\\"):
+            command = command[:-1] + lines.pop(0)
+        argv = shlex.split(command.removeprefix("$ "))
+        assert argv[0] == "leak-udfs"
+        result = subprocess.run(
+            [*COMMAND, *argv[1:]], capture_output=True, text=True, cwd=tmp_path
+        )
+        shown = (result.stdout + result.stderr).splitlines()
+        if lines[-1] == "...":
+            assert shown[: len(lines) - 1] == lines[:-1], command
+        else:
+            assert shown == lines, command
