@@ -187,7 +187,7 @@ def _report(args) -> int:
     if args.json:
         if check:
             print(f"leak-udfs: warning: {check}", file=sys.stderr)
-        print(json.dumps(result.document(), indent=2))
+        print(json.dumps(result.document(), indent=2, allow_nan=False))
     else:
         text = report.steps(result) if args.leads is None else report.table(result)
         print(f"Check: {check}\n\n{text}" if check else text)

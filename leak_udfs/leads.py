@@ -181,7 +181,10 @@ def read_leads(
 
     if rows == 0:
         raise LeadsError(f"{path.name} has a header but no rows of leads")
-    return _combine(partials, by, revenue is not None)
+    counts = _combine(partials, by, revenue is not None)
+    if revenue is not None and not math.isfinite(counts.total_revenue):
+        raise LeadsError(f"{path.name}: the amounts add up to more than a float holds")
+    return counts
 
 
 def _header(path: Path) -> tuple[str, list[str]]:

@@ -55,7 +55,7 @@ class Report:
                 "segment": list(segment),
                 "mqls": _count(self.mqls[i]),
                 "sqls": _count(self.sqls[i]),
-                "revenue": None if self.revenue is None else _amount(self.revenue[i]),
+                "revenue": None if self.revenue is None else float(self.revenue[i]),
             }
             record.update((name, values[i]) for name, values in self.figures.items())
             out.append(record)
@@ -181,16 +181,9 @@ def count(value) -> str:
     return f"{value:,.2f}".rstrip("0")
 
 
-def _count(value) -> int | float | str:
+def _count(value) -> int | float:
     value = float(value)
-    if not math.isfinite(value):
-        return metrics.ERROR_TEXT[metrics.NUM]
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
-
-
-def _amount(value) -> float | str:
-    value = float(value)
-    return value if math.isfinite(value) else metrics.ERROR_TEXT[metrics.NUM]
 
 
 COLUMNS = (

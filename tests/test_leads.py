@@ -146,6 +146,7 @@ def test_the_same_column_as_label_and_answer(tmp_path):
         (b"Id,SQL\r\n\r\n\r\n", "has a header but no rows"),
         (b"Id,Answer\n1,yes\n", "no column 'SQL'; its columns are: 'Id', 'Answer'"),
         (b"Id,SQL,Amount\n1,yes,5\n2,no,1e999\n", "line 3: cannot read '1e999'"),
+        (b"Id,SQL,Amount\n1,yes,1e308\n2,no,1e308\n", "add up to more than"),
     ],
 )
 def test_exports_that_cannot_be_read(tmp_path, content, says):
