@@ -205,47 +205,31 @@ def _numbers_report(args) -> tuple[report.Report, str | None]:
         if value:
             raise UsageError(f"{flag} needs a LEADS.csv export to read")
 
-    given = {"mqls": args.mqls, "sqls": args.sqls, "revenue": args.revenue}
-    if all(value is None for value in given.values()):
-        numbers = dict(WORKED_EXAMPLE)
-        numbers.update(
-            (name, value)
-            for name, value in (
-                ("cost_per_mql", args.cost_per_mql),
-                ("target_rate", args.target_rate),
-            )
-            if value is not None
-        )
-    elif any(value is None for value in given.values()):
+    given = (args.mqls, args.sqls, args.revenue)
+    cost_per_mql, target_rate = args.cost_per_mql, args.target_rate
+    if given == (None, None, None):
+        example = WORKED_EXAMPLE
+        mqls, sqls, revenue = example["mqls"], example["sqls"], example["revenue"]
+        if cost_per_mql is None:
+            cost_per_mql = example["cost_per_mql"]
+        if target_rate is None:
+            target_rate = example["target_rate"]
+    elif None in given:
         raise UsageError(
             "--mqls, --sqls and --revenue go together; give all three, "
             "or none for the worked example"
         )
     else:
+        mqls, sqls = args.mqls, args.sqls
         try:
             revenue = parse_amount(args.revenue)
         except ValueError:
             raise UsageError(f"--revenue: {args.revenue!r} is not a number") from None
-        numbers = {
-            "mqls": args.mqls,
-            "sqls": args.sqls,
-            "revenue": revenue,
-            "cost_per_mql": args.cost_per_mql,
-            "target_rate": args.target_rate,
-        }
 
-    totals = (numbers["mqls"], numbers["sqls"], numbers["revenue"])
-    result = report.build(
-        (),
-        [],
-        [],
-        [],
-        [],
-        total=totals,
-        cost_per_mql=numbers["cost_per_mql"],
-        target_rate=numbers["target_rate"],
+    result = report.period(
+        mqls, sqls, revenue, cost_per_mql=cost_per_mql, target_rate=target_rate
     )
-    return result, _check(*totals, numbers["cost_per_mql"], numbers["target_rate"])
+    return result, _check(mqls, sqls, revenue, cost_per_mql, target_rate)
 
 
 def _leads_report(args) -> tuple[report.Report, str | None]:

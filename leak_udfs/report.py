@@ -114,6 +114,27 @@ def build(
     )
 
 
+def period(
+    mqls: float,
+    sqls: float,
+    revenue: float,
+    *,
+    cost_per_mql: float | None = None,
+    target_rate: float | None = None,
+) -> Report:
+    """The report of one period's numbers: no segment, only the total."""
+    return build(
+        (),
+        [],
+        [],
+        [],
+        [],
+        total=(mqls, sqls, revenue),
+        cost_per_mql=cost_per_mql,
+        target_rate=target_rate,
+    )
+
+
 def label(segment: Sequence[str]) -> str:
     """A segment's values as one line of a terminal: joined with " / ", blanks
     named, line breaks as spaces and control characters escaped (``\x1b``),
@@ -265,8 +286,7 @@ def notes(report: Report) -> list[str]:
 
 def steps(report: Report) -> str:
     """One period's figures through the three steps, as a person reads them."""
-    row = report.records()[-1]
-    f = {key: row[key] for key in row}
+    f = report.records()[-1]
     rows = [
         (
             "Step 1  Drop-off",
