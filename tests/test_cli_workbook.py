@@ -8,7 +8,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from test_cli import HUBSPOT_FLAGS, HUBSPOT_HEADER, HUBSPOT_ROWS, ROOT, export, run
+from test_cli import (
+    HUBSPOT_FLAGS,
+    HUBSPOT_HEADER,
+    HUBSPOT_ROWS,
+    ROOT,
+    export,
+    run,
+    salesforce,
+)
 
 from leak_udfs import cli, templates
 
@@ -249,3 +257,18 @@ def test_portable_workbook_as_libreoffice_computes_it(tmp_path):
                 assert found == record[key], (label, title)
             else:
                 assert found == pytest.approx(record[key], rel=1e-12), (label, title)
+
+
+def test_workbook_labels_join_several_by_columns(tmp_path):
+    path = salesforce(tmp_path)
+    target = tmp_path / "report.xlsx"
+    args = ["report", str(path), "--accepted", "Converted", "--revenue"]
+    args += ["Opportunity Amount", "--by", "Lead Source", "--by", "Status"]
+    result = run(*args, "-o", str(target))
+
+    assert result.returncode == 0, result.stderr
+    _, body = segment_rows(target)
+    labels = [row[0].value for row in body[:-1]]
+    assert "Web / Working - Contacted" in labels
+    assert "Partner Referral / Closed - Converted" in labels
+    assert len(labels) == 5
