@@ -25,11 +25,11 @@ turn into Excel's error values.
 """
 
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 OK = 0
 DIV0 = 1
@@ -159,9 +159,12 @@ FORMULAS = (DROPOFF, DROPPED, CONVERSION, REV_PER_SQL, LOST, WASTED, RECOVERABLE
 
 def _apply(formula: Formula, *values):
     """Run ``formula`` on user values, keeping their kind: scalar, array or Series."""
+    # pandas is not imported here: a caller who passes a Series has imported it,
+    # and the command line starts faster without it.
+    pd = sys.modules.get("pandas")
     values = list(values)
     index = None
-    in_series = [i for i, v in enumerate(values) if isinstance(v, pd.Series)]
+    in_series = [i for i, v in enumerate(values) if pd and isinstance(v, pd.Series)]
     if in_series:
         frame = pd.concat([values[i] for i in in_series], axis=1, keys=in_series)
         index = frame.index
