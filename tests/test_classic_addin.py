@@ -83,3 +83,9 @@ def test_import_functions_writes_a_vba_wrapper_per_function(classic):
         in vba
     )
     assert 'XLPy.CallUDF("leak_udfs.udfs", "LEAK_LOST"' in vba
+
+
+def test_the_templates_folder_carries_the_same_config_beside_the_workbooks():
+    beside = ROOT / "workbook_templates" / "xlwings.conf"
+
+    assert read_conf(beside) == read_conf(ROOT / "xlwings.conf")
