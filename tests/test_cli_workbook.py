@@ -2,12 +2,11 @@
 
 import json
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
 import pytest
+from libreoffice import find_soffice, recalculate
 from test_cli import (
     HUBSPOT_FLAGS,
     HUBSPOT_HEADER,
@@ -190,30 +189,8 @@ def test_templates_into_a_file_is_refused(tmp_path):
     assert len(result.stderr.splitlines()) == 1 and "not a directory" in result.stderr
 
 
-RECALCULATE_ON_LOAD = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
- xmlns:xs="http://www.w3.org/2001/XMLSchema"
- xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
-<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
-"""A LibreOffice user profile that recalculates every .xlsx file as it loads."""
-
-
-def libreoffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        reason = "LibreOffice (soffice) is not installed: apt-get install "
-        reason += "libreoffice-calc-nogui"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return found
-
-
 def test_portable_workbook_as_libreoffice_computes_it(tmp_path):
-    soffice = libreoffice()
+    soffice = find_soffice()
     path = tricky_export(tmp_path)
     target = tmp_path / "report.xlsx"
     args = ["report", str(path), *HUBSPOT_FLAGS, "--by", "Original Source"]
@@ -225,17 +202,7 @@ def test_portable_workbook_as_libreoffice_computes_it(tmp_path):
     header, body = segment_rows(target)
     assert not any("LEAK_" in str(cell.value) for row in body for cell in row)
 
-    profile = tmp_path / "profile"
-    (profile / "user").mkdir(parents=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(RECALCULATE_ON_LOAD)
-    out = tmp_path / "recalculated"
-    converted = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-         "--norestore", "--convert-to", "xlsx:Calc MS Excel 2007 XML",
-         "--outdir", str(out), str(target)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert converted.returncode == 0, converted.stderr
+    out = recalculate(soffice, [target], tmp_path)
 
     header, body = segment_rows(out / target.name, data_only=True)
     records = {tuple(r["segment"]): r for r in document["segments"]}

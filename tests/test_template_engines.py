@@ -22,6 +22,7 @@ import openpyxl
 import pytest
 import schedula
 from formulas.functions import wrap_ranges_func
+from libreoffice import find_soffice, recalculate
 
 import leak_udfs
 from leak_udfs import udfs
@@ -245,53 +246,14 @@ def test_formulas_recalculates_the_by_segment_template(leak_functions, changed):
     assert totals["Revenue lost"] == pytest.approx(expected_lost)
 
 
-PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
- xmlns:xs="http://www.w3.org/2001/XMLSchema"
- xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
-<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
-"""A LibreOffice user profile that recalculates every .xlsx file when it loads."""
-
-
 @pytest.fixture(scope="session")
 def soffice():
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None:
-        reason = "LibreOffice (soffice) is not installed: apt-get install " + (
-            "libreoffice-calc-nogui"
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return found
+    return find_soffice()
 
 
 def recalculate_with_libreoffice(soffice, sources, work):
-    """Open each file in LibreOffice, recalculating on load, and save it back."""
-    profile = work / "profile"
-    (profile / "user").mkdir(parents=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(PROFILE)
-    out = work / "recalculated"
-    completed = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(out),
-            *map(str, sources),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr
+    """Each file as LibreOffice recalculates it, as an openpyxl worksheet."""
+    out = recalculate(soffice, sources, work)
     return {
         source.name: openpyxl.load_workbook(out / source.name, data_only=True).active
         for source in sources
