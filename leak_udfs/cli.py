@@ -10,17 +10,15 @@ status 2 and one line on stderr; status 1 means a bug.
 """
 
 import argparse
-import contextlib
 import json
 import math
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from leak_udfs import metrics, report
+from leak_udfs import files, metrics, report
 from leak_udfs.leads import LeadsError, parse_amount, read_leads
 
 XLWINGS_CONF = '"UDF MODULES","leak_udfs.udfs"\n'
@@ -366,43 +364,17 @@ def _write_workbook(
 
 
 def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same directory.
+    """Write ``data`` to ``path`` atomically, as ``files.write_atomic`` does.
 
-    A crash leaves the old file or none, never half a file. Without ``force``
-    an existing file is kept and ``UsageError`` raised.
+    Without ``force`` an existing file is kept; that and any failure to write
+    raise ``UsageError`` with one line.
     """
     try:
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-        )
+        files.write_atomic(path, data, replace=force)
+    except FileExistsError:
+        raise UsageError(f"{path} exists; give --force to overwrite it") from None
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())
-        if path.exists() and not force:
-            raise UsageError(f"{path} exists; give --force to overwrite it")
-        os.replace(temporary, path)
-    except OSError as error:
-        _remove(temporary)
-        raise UsageError(f"cannot write {path}: {error.strerror}") from None
-    except BaseException:
-        _remove(temporary)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _remove(path: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)
 
 
 def _templates(args) -> int:
@@ -420,15 +392,11 @@ def _templates(args) -> int:
         )
 
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=directory, prefix=".leak-udfs-") as work:
-            written = list(templates.write_templates(work))
-            conf = Path(work) / "xlwings.conf"
-            conf.write_bytes(XLWINGS_CONF.encode())
-            for built in [*written, conf]:
-                os.chmod(built, 0o666 & ~_umask())
-                os.replace(built, directory / built.name)
-                print(directory / built.name)
+        written = templates.write_templates(directory)
     except OSError as error:
         raise UsageError(f"cannot write into {directory}: {error.strerror}") from None
+    conf = directory / "xlwings.conf"
+    write_atomic(conf, XLWINGS_CONF.encode(), force=True)
+    for path in [*written, conf]:
+        print(path)
     return 0

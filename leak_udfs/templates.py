@@ -23,9 +23,7 @@ Rebuild the committed workbooks with ``python -m leak_udfs.templates DIR``.
 """
 
 import math
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +34,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from leak_udfs import cells, metrics
+from leak_udfs.files import write_atomic
 
 TEMPLATE_NAMES = (
     "handoff_leak.xlsx",
@@ -843,21 +842,9 @@ def write_templates(directory) -> list[Path]:
     paths = []
     for name, data in template_bytes().items():
         path = directory / name
-        _write_atomically(path, data)
+        write_atomic(path, data)
         paths.append(path)
     return paths
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def main(argv: Sequence[str] | None = None) -> int:
