@@ -13,7 +13,7 @@ from unicodedata import east_asian_width
 
 import numpy as np
 
-from leak_udfs import metrics
+from leak_udfs import cells, metrics
 
 FIGURES = (
     ("dropped", metrics.DROPPED),
@@ -102,13 +102,7 @@ def build(
         if any(arg is None for arg in args):
             figures[name] = [None] * len(rows)
             continue
-        results, codes = formula.outcome(*args)
-        results = np.broadcast_to(results, mqls.shape)
-        codes = np.broadcast_to(codes, mqls.shape)
-        figures[name] = [
-            float(value) if code == metrics.OK else metrics.ERROR_TEXT[code]
-            for value, code in zip(results.tolist(), codes.tolist(), strict=True)
-        ]
+        figures[name] = cells.write(*formula.outcome(*args), ndim=1)
     return Report(
         tuple(by), rows, mqls, sqls, revenue, cost_per_mql, target_rate, figures
     )
