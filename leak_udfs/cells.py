@@ -35,7 +35,10 @@ class Cells:
 
     values: np.ndarray
     codes: np.ndarray
-    ndim: int
+
+    @property
+    def ndim(self) -> int:
+        return self.values.ndim
 
     @property
     def single(self) -> bool:
@@ -95,7 +98,7 @@ def read(value) -> Cells:
         value = value.tolist()
     if not isinstance(value, list | tuple):
         number_, code = number(value)
-        return Cells(np.array(number_), np.array(code, dtype=np.int8), 0)
+        return Cells(np.array(number_), np.array(code, dtype=np.int8))
     if not value:
         raise ShapeError("empty range")
 
@@ -111,15 +114,14 @@ def read(value) -> Cells:
         shape = (len(value),)
 
     values, codes = _flat_numbers(flat)
-    return Cells(values.reshape(shape), codes.reshape(shape), len(shape))
+    return Cells(values.reshape(shape), codes.reshape(shape))
 
 
-def broadcast(args: list[Cells]) -> tuple[tuple[int, ...], int]:
-    """The result's shape and ndim: a single cell broadcasts against a range."""
+def broadcast(args: list[Cells]) -> tuple[int, ...]:
+    """The result's shape: a single cell broadcasts against a range."""
     ranges = [a for a in args if not a.single]
     if not ranges:
-        ndim = max(a.ndim for a in args)
-        return (1,) * ndim, ndim
+        return (1,) * max(a.ndim for a in args)
 
     two_d = [a.values.shape for a in ranges if a.ndim == 2]
     shape = two_d[0] if two_d else ranges[0].values.shape
@@ -128,7 +130,7 @@ def broadcast(args: list[Cells]) -> tuple[tuple[int, ...], int]:
         as_line = a.ndim == 1 and len(shape) == 2 and a.values.size in shape
         if not (same or (as_line and 1 in shape)):
             raise ShapeError("ranges of different shapes")
-    return shape, len(shape)
+    return shape
 
 
 def _spread(a: Cells, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -137,10 +139,10 @@ def _spread(a: Cells, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
     return a.values.reshape(shape), a.codes.reshape(shape)
 
 
-def write(results: np.ndarray, codes: np.ndarray, ndim: int):
-    """Results back as cell values, in the caller's shape."""
-    if ndim == 0:
-        return _cell(float(results.reshape(())), int(codes.reshape(())))
+def write(results: np.ndarray, codes: np.ndarray):
+    """Results back as cell values: a scalar, or nested lists of the same shape."""
+    if results.ndim == 0:
+        return _cell(float(results), int(codes))
 
     out = results.tolist()
     for index in zip(*np.nonzero(codes), strict=True):
@@ -171,7 +173,7 @@ def evaluate(formula: metrics.Formula, *values):
 
     try:
         args = [read(v) for v in values]
-        shape, ndim = broadcast(args)
+        shape = broadcast(args)
     except ShapeError:
         return metrics.ERROR_TEXT[VALUE]
 
@@ -182,7 +184,7 @@ def evaluate(formula: metrics.Formula, *values):
         read_codes = np.maximum(read_codes, c)
 
     results, codes = formula.outcome(*numbers)
-    return write(results, np.maximum(codes, read_codes), ndim)
+    return write(results, np.maximum(codes, read_codes))
 
 
 def check(mqls, sqls, revenue=None, cost_per_mql=None):
@@ -190,7 +192,7 @@ def check(mqls, sqls, revenue=None, cost_per_mql=None):
     labels = list(metrics.LABELS.values())
     try:
         args = [read(v) for v in (mqls, sqls, revenue, cost_per_mql)]
-        shape, ndim = broadcast(args)
+        shape = broadcast(args)
     except ShapeError:
         return metrics.ERROR_TEXT[VALUE]
 
@@ -202,7 +204,7 @@ def check(mqls, sqls, revenue=None, cost_per_mql=None):
     for index in np.ndindex(shape):
         cells = [(float(v[index]), int(c[index])) for v, c in grids]
         out[index] = _sentence(cells, labels)
-    return out.reshape(()).item() if ndim == 0 else out.tolist()
+    return out.item() if out.ndim == 0 else out.tolist()
 
 
 def _sentence(cells: list[tuple[float, int]], labels: list[str]) -> str | None:

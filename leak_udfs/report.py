@@ -102,7 +102,7 @@ def build(
         if any(arg is None for arg in args):
             figures[name] = [None] * len(rows)
             continue
-        figures[name] = cells.write(*formula.outcome(*args), ndim=1)
+        figures[name] = cells.write(*formula.outcome(*args))
     return Report(
         tuple(by), rows, mqls, sqls, revenue, cost_per_mql, target_rate, figures
     )
