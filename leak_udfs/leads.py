@@ -310,18 +310,25 @@ def record_line(path: Path, delimiter: str, index: int) -> int:
     several lines, so rows and lines are counted apart; blank lines are
     skipped as rows, as the reader skips them.
     """
+    for row, (line, record) in enumerate(_records(path, delimiter)):
+        if record is None or row == index:
+            return line
+
+
+def _records(path: Path, delimiter: str):
+    """Each data row of the export with the file line it starts on, blanks skipped.
+
+    Last comes ``(line, None)``, the line after the last one read.
+    """
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as file:
         reader = csv.reader(file, delimiter=delimiter)
         next(reader, None)
-        row = -1
         start = reader.line_num + 1
         for record in reader:
             if record:
-                row += 1
-                if row == index:
-                    return start
+                yield start, record
             start = reader.line_num + 1
-    return start
+        yield start, None
 
 
 def _unreadable(path, delimiter, width, bad_rows, error) -> LeadsError:
@@ -345,15 +352,9 @@ def _unreadable(path, delimiter, width, bad_rows, error) -> LeadsError:
 
 
 def _first_misshapen_line(path: Path, delimiter: str, width: int) -> int:
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as file:
-        reader = csv.reader(file, delimiter=delimiter)
-        next(reader, None)
-        start = reader.line_num + 1
-        for record in reader:
-            if record and len(record) != width:
-                return start
-            start = reader.line_num + 1
-    return start
+    for line, record in _records(path, delimiter):
+        if record is None or len(record) != width:
+            return line
 
 
 def _first_bad_utf8_line(path: Path) -> int:
